@@ -1,0 +1,311 @@
+"""Benchmarks: the figures the issues ask for, measured against their floors.
+
+For maintainers, not part of ``make test`` (the lessons train full-size models
+and take minutes)::
+
+    python -m course_utils.bench            # everything
+    python -m course_utils.bench data       # dataset generation speed
+    python -m course_utils.bench lessons 01 04   # some notebooks' lessons
+
+Each lesson trains with the source notebook's own solution cells (loaded by
+:func:`course_utils.checks.solutions.load_solutions`) and the settings of its
+full mode, prints the figures and whether each floor holds, and the command
+exits non-zero when one does not. The figures go into the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+import time
+from typing import Callable
+
+import numpy as np
+
+LESSONS: dict[str, Callable[[], list[tuple[str, float, str, bool]]]] = {}
+
+
+def lesson(notebook: str):
+    def register(fn):
+        LESSONS[notebook] = fn
+        return fn
+    return register
+
+
+def _quiet(fn, *args, **kwargs):
+    with contextlib.redirect_stdout(io.StringIO()):
+        return fn(*args, **kwargs)
+
+
+def _solutions(notebook: str) -> dict:
+    from .checks.solutions import load_solutions
+
+    return load_solutions(notebook)
+
+
+def _definitions(notebook: str) -> dict:
+    """The solutions plus the definitions (imports, functions, classes) of the notebook's given cells.
+
+    This brings in a notebook's given ``model`` function, so a lesson trains
+    exactly what the notebook trains.
+    """
+    import ast
+
+    import nbformat
+
+    from .checks.solutions import notebook_path, solution_cells
+
+    nb = nbformat.read(notebook_path(notebook), as_version=4)
+    namespace = _solutions(notebook)
+    defining = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
+    solutions = set(solution_cells(nb))
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.source in solutions or "BEGIN HIDDEN" in cell.source:
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            continue
+        definitions = ast.Module(body=[node for node in body if isinstance(node, defining)], type_ignores=[])
+        if definitions.body:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(definitions, f"<{notebook} given cell>", "exec"), namespace)
+    return namespace
+
+
+def _flat_cats():
+    from .datasets.cats import load_cat_dataset
+
+    train_x, train_y, test_x, test_y, _ = load_cat_dataset()
+    return (train_x.reshape(train_x.shape[0], -1).T / 255.0, train_y,
+            test_x.reshape(test_x.shape[0], -1).T / 255.0, test_y)
+
+
+def _accuracy(pred, y) -> float:
+    return float(np.mean(np.asarray(pred).astype(int) == np.asarray(y)) * 100)
+
+
+# --------------------------------------------------------------------------- #
+# Data
+# --------------------------------------------------------------------------- #
+
+def bench_data() -> list[tuple[str, float, str, bool]]:
+    from .datasets.cats import make_cat_images
+
+    make_cat_images(50, seed=123)  # warm up imports
+    start = time.perf_counter()
+    images, labels = make_cat_images(10_000, seed=7)
+    seconds = time.perf_counter() - start
+    assert images.shape == (10_000, 64, 64, 3)
+    rows = [("cat generator: seconds for 10,000 images", seconds, "< 10", seconds < 10)]
+
+    from .datasets.faces import make_face_images
+    from .datasets.signs import make_sign_images
+
+    for name, make in (("hand-signs", make_sign_images), ("faces", make_face_images)):
+        make(50, seed=123)  # warm up
+        start = time.perf_counter()
+        images, labels = make(10_000, seed=7)
+        seconds = time.perf_counter() - start
+        assert images.shape == (10_000, 64, 64, 3)
+        rows.append((f"{name} generator: seconds for 10,000 images", seconds, "< 10", seconds < 10))
+    return rows
+
+
+# --------------------------------------------------------------------------- #
+# Lessons (one function per notebook, full-mode settings)
+# --------------------------------------------------------------------------- #
+
+@lesson("01_logistic_regression")
+def lesson_01():
+    ns = _solutions("01_logistic_regression")
+    X, Y, Xt, Yt = _flat_cats()
+    d = _quiet(ns["model"], X, Y, Xt, Yt, num_iterations=2000, learning_rate=0.005)
+    train, test = _accuracy(d["Y_prediction_train"], Y), _accuracy(d["Y_prediction_test"], Yt)
+    rows = [("01 model(2000 it, lr 0.005): train accuracy %", train, ">= 95", train >= 95),
+            ("01 model(2000 it, lr 0.005): test accuracy %", test, "60..85", 60 <= test <= 85)]
+    finals = {}
+    for lr in (0.01, 0.001, 0.0001):
+        costs = _quiet(ns["model"], X, Y, Xt, Yt, num_iterations=1500, learning_rate=lr)["costs"]
+        finals[lr] = float(costs[-1])
+        rows.append((f"01 lr {lr}: final cost after 1500 it", finals[lr], "", True))
+    bumpy = max(_quiet(ns["model"], X, Y, Xt, Yt, num_iterations=300, learning_rate=0.01)["costs"]) > 0.693148
+    rows.append(("01 three regimes: lr 0.01 overshoots, then costs ordered 0.01 < 0.001 < 0.0001",
+                 float(bumpy and finals[0.01] < finals[0.001] < finals[0.0001]), "== 1",
+                 bool(bumpy and finals[0.01] < finals[0.001] < finals[0.0001])))
+    return rows
+
+
+@lesson("02_planar_data")
+def lesson_02():
+    from sklearn.linear_model import LogisticRegression
+
+    from .datasets.planar import load_planar_dataset
+
+    ns = _solutions("02_planar_data")
+    X, Y = load_planar_dataset(m=400, seed=1)
+    lr = _accuracy(LogisticRegression().fit(X.T, Y.ravel()).predict(X.T).reshape(1, -1), Y)
+    rows = [("02 logistic regression on the flower %", lr, "<= 55", lr <= 55)]
+    sweep = {}
+    for n_h in (1, 2, 4):
+        params = _quiet(ns["nn_model"], X, Y, n_h, num_iterations=10000)
+        sweep[n_h] = _accuracy(ns["predict"](params, X), Y)
+    rows.append(("02 4 hidden units, 10,000 it %", sweep[4], ">= 88", sweep[4] >= 88))
+    for n_h in (1, 2):
+        rows.append((f"02 {n_h} hidden unit(s) %", sweep[n_h], "< 4-unit - 10",
+                     sweep[n_h] < sweep[4] - 10))
+    return rows
+
+
+@lesson("04_deep_nn_application")
+def lesson_04():
+    ns = _solutions("04_deep_nn_application")
+    X, Y, Xt, Yt = _flat_cats()
+    p2, _ = _quiet(ns["two_layer_model"], X, Y, layers_dims=(12288, 7, 1), learning_rate=0.0075,
+                   num_iterations=2500)
+    p4, _ = _quiet(ns["L_layer_model"], X, Y, layers_dims=[12288, 20, 7, 5, 1], learning_rate=0.0075,
+                   num_iterations=2500)
+    predict = ns["predict"]
+    acc2 = _accuracy(_quiet(predict, Xt, Yt, p2), Yt)
+    acc4 = _accuracy(_quiet(predict, Xt, Yt, p4), Yt)
+    return [("04 2-layer test accuracy %", acc2, "", True),
+            ("04 4-layer test accuracy %", acc4, "", True),
+            ("04 4-layer minus 2-layer (points)", acc4 - acc2, ">= 4", acc4 - acc2 >= 4)]
+
+
+@lesson("05_initialization")
+def lesson_05():
+    from .datasets.planar import load_circles_dataset
+    from .nn.three_layer import predict_dec
+
+    ns = _definitions("05_initialization")
+    X, Y, Xt, Yt = load_circles_dataset(n_train=300, n_test=100, noise=0.05, factor=0.8, seed=1)
+    rows, acc = [], {}
+    for init in ("zeros", "random", "he"):
+        params, costs = _quiet(ns["model"], X, Y, num_iterations=15000, initialization=init)
+        acc[init] = (_accuracy(predict_dec(params, X), Y), _accuracy(predict_dec(params, Xt), Yt))
+        rows.append((f"05 {init}: first / final cost", costs[0], f"final {costs[-1]:.4f}", True))
+    rows += [("05 zeros: test accuracy % (chance)", acc["zeros"][1], "45..55", 45 <= acc["zeros"][1] <= 55),
+             ("05 random x10: test accuracy %", acc["random"][1], "< He", acc["random"][1] < acc["he"][1]),
+             ("05 He: test accuracy %", acc["he"][1], ">= 95", acc["he"][1] >= 95)]
+    return rows
+
+
+@lesson("06_regularization")
+def lesson_06():
+    from .datasets.keeper import load_2D_dataset
+    from .nn.three_layer import predict_dec
+
+    ns = _definitions("06_regularization")
+    X, Y, Xt, Yt = load_2D_dataset()
+    test = {}
+    for name, kwargs in (("none", {}), ("L2 0.7", {"lambd": 0.7}), ("dropout 0.86", {"keep_prob": 0.86})):
+        params, _ = _quiet(ns["model"], X, Y, num_iterations=30000, **kwargs)
+        test[name] = _accuracy(predict_dec(params, Xt), Yt)
+    rows = [("06 no regularization: test accuracy %", test["none"], "", True)]
+    for name in ("L2 0.7", "dropout 0.86"):
+        gain = test[name] - test["none"]
+        rows.append((f"06 {name}: test accuracy gain (points)", gain, ">= 2", gain >= 2))
+    return rows
+
+
+@lesson("07_gradient_checking")
+def lesson_07():
+    from .nn import gradient_checking as given
+
+    ns = _definitions("07_gradient_checking")  # the notebook's own backward pass has the planted bugs
+    X, Y, parameters = given.gradient_check_example()
+    _, cache = given.forward_propagation_n(X, Y, parameters)
+    buggy = ns["gradient_check_n"](parameters, ns["backward_propagation_n"](X, Y, cache), X, Y, 1e-7, False)
+    fixed = ns["gradient_check_n"](parameters, given.backward_propagation_n(X, Y, cache), X, Y, 1e-7, False)
+    return [("07 difference with the planted bugs", buggy, "> 1e-3", buggy > 1e-3),
+            ("07 difference with the corrected backward pass", fixed, "< 2e-7", fixed < 2e-7)]
+
+
+@lesson("08_optimization_methods")
+def lesson_08():
+    from .datasets.planar import load_moons_dataset
+
+    ns = _definitions("08_optimization_methods")
+    X, Y = load_moons_dataset(n=300, noise=0.2, seed=3)
+    dims, rows = [X.shape[0], 5, 2, 1], []
+    for optimizer in ("gd", "momentum", "adam"):
+        params, _ = _quiet(ns["model"], X, Y, dims, optimizer, num_epochs=5000, print_cost=False)
+        acc = ns["accuracy"](params, X, Y)
+        floor_ok = acc >= 90 if optimizer == "adam" else acc <= 80
+        rows.append((f"08 {optimizer}, constant lr 0.0007: training accuracy %", acc,
+                     ">= 90" if optimizer == "adam" else "<= 80", floor_ok))
+    for optimizer in ("gd", "momentum", "adam"):
+        params, _ = _quiet(ns["model"], X, Y, dims, optimizer, learning_rate=0.1, num_epochs=5000,
+                           print_cost=False, decay=ns["schedule_lr_decay"])
+        acc = ns["accuracy"](params, X, Y)
+        rows.append((f"08 {optimizer}, lr 0.1 with schedule_lr_decay: training accuracy %", acc, ">= 90",
+                     acc >= 90))
+    return rows
+
+
+@lesson("10_cnn_step_by_step")
+def lesson_10(m: int = 100, loop_runs: int = 2, vectorized_runs: int = 5):
+    """Notebook 10: the learner's loop conv_forward against im2col, (m, 32, 32, 3), 16 filters 3x3, pad 1."""
+    from .nn.conv import conv_forward_im2col
+
+    conv_forward = _solutions("10_cnn_step_by_step")["conv_forward"]
+    rng = np.random.default_rng(12)
+    A = rng.normal(size=(m, 32, 32, 3))
+    W, b = rng.normal(size=(3, 3, 3, 16)) * 0.2, rng.normal(size=(1, 1, 1, 16)) * 0.1
+    hparameters = {"stride": 1, "pad": 1}
+
+    def best(run, repeats):
+        times, out = [], None
+        for _ in range(repeats):
+            start = time.perf_counter()
+            out = run()
+            times.append(time.perf_counter() - start)
+        return min(times), out
+
+    t_vec, (Z_vec, _) = best(lambda: conv_forward_im2col(A, W, b, hparameters), vectorized_runs)
+    t_loop, (Z_loop, _) = best(lambda: conv_forward(A, W, b, hparameters), loop_runs)
+    diff = float(np.max(np.abs(Z_loop - Z_vec)))
+    ratio = t_loop / t_vec
+    return [(f"10 loop conv_forward on ({m}, 32, 32, 3), 16 filters 3x3: seconds (best of {loop_runs})",
+             t_loop, "", True),
+            (f"10 im2col conv_forward, same input: seconds (best of {vectorized_runs})", t_vec, "", True),
+            ("10 max |loop - im2col|", diff, "< 1e-10", diff < 1e-10),
+            ("10 speed-up of im2col over the loops (x)", ratio, ">= 50", ratio >= 50)]
+
+
+# --------------------------------------------------------------------------- #
+
+def _print(rows) -> bool:
+    ok = True
+    for name, value, floor, passed in rows:
+        ok &= passed
+        mark = "ok  " if passed else "FAIL"
+        print(f"  {mark} {name:<78} {value:10.4g}  {floor}", flush=True)
+    return ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", nargs="?", default="all", choices=["all", "data", "lessons"])
+    parser.add_argument("notebooks", nargs="*", help="notebook numbers or names for 'lessons' (default: all)")
+    args = parser.parse_args(argv)
+    ok = True
+    if args.what in ("all", "data"):
+        print("data", flush=True)
+        ok &= _print(bench_data())
+    if args.what in ("all", "lessons"):
+        chosen = [n for n in LESSONS if not args.notebooks or any(n.startswith(a) for a in args.notebooks)]
+        for name in chosen:
+            start = time.perf_counter()
+            print(f"{name}", flush=True)
+            ok &= _print(LESSONS[name]())
+            print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)
+    print("all floors hold" if ok else "SOME FLOORS DO NOT HOLD")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -278,6 +278,70 @@ def lesson_10(m: int = 100, loop_runs: int = 2, vectorized_runs: int = 5):
 
 # --------------------------------------------------------------------------- #
 
+@lesson("16_rnn_step_by_step")
+def lesson_16(n_x: int = 3, n_a: int = 5, m: int = 4, T_x: int = 6, T_long: int = 40):
+    """Notebook 16: each backward pass of the solutions against a numerical gradient; gradients through time."""
+    from .gradcheck import numerical_gradient, relative_difference
+    from .nn.rnn import initialize_lstm_parameters, initialize_rnn_parameters
+
+    ns = _solutions("16_rnn_step_by_step")
+    rng = np.random.default_rng(16)
+    x, a0, c_prev = rng.normal(size=(n_x, m, T_x)), rng.normal(size=(n_a, m)), rng.normal(size=(n_a, m))
+    xt, G, Ga, Gc = x[:, :, 0], rng.normal(size=(n_a, m, T_x)), rng.normal(size=(n_a, m)), rng.normal(size=(n_a, m))
+    p_rnn = initialize_rnn_parameters(n_x, n_a, 2, seed=16, scale=1.5)
+    p_lstm = initialize_lstm_parameters(n_x, n_a, 2, seed=16, scale=1.5)
+    w_rnn = {k: p_rnn[k] for k in ("Wax", "Waa", "ba")}
+    w_lstm = {k: p_lstm[k] for k in ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")}
+
+    def worst(gradients, loss, inputs):
+        return max(relative_difference(gradients["d" + k],
+                                       numerical_gradient(lambda v, k=k: loss(**{k: v}), value, eps=1e-6))
+                   for k, value in inputs.items())
+
+    def rnn_cell_loss(xt=xt, a_prev=a0, **changed):
+        return np.sum(ns["rnn_cell_forward"](xt, a_prev, {**p_rnn, **changed})[0] * Ga)
+
+    def rnn_loss(x=x, a0=a0, **changed):
+        return np.sum(ns["rnn_forward"](x, a0, {**p_rnn, **changed})[0] * G)
+
+    def lstm_cell_loss(xt=xt, a_prev=a0, c_prev=c_prev, **changed):
+        a_next, c_next, _, _ = ns["lstm_cell_forward"](xt, a_prev, c_prev, {**p_lstm, **changed})
+        return np.sum(a_next * Ga) + np.sum(c_next * Gc)
+
+    def lstm_loss(x=x, a0=a0, **changed):
+        return np.sum(ns["lstm_forward"](x, a0, {**p_lstm, **changed})[0] * G)
+
+    differences = {
+        "rnn_cell_backward": worst(ns["rnn_cell_backward"](Ga, ns["rnn_cell_forward"](xt, a0, p_rnn)[2]),
+                                   rnn_cell_loss, {"xt": xt, "a_prev": a0, **w_rnn}),
+        "rnn_backward": worst(ns["rnn_backward"](G, ns["rnn_forward"](x, a0, p_rnn)[2]), rnn_loss,
+                              {"x": x, "a0": a0, **w_rnn}),
+        "lstm_cell_backward": worst(ns["lstm_cell_backward"](Ga, Gc, ns["lstm_cell_forward"](xt, a0, c_prev, p_lstm)[3]),
+                                    lstm_cell_loss, {"xt": xt, "a_prev": a0, "c_prev": c_prev, **w_lstm}),
+        "lstm_backward": worst(ns["lstm_backward"](G, ns["lstm_forward"](x, a0, p_lstm)[3]), lstm_loss,
+                               {"x": x, "a0": a0, **w_lstm}),
+    }
+    rows = [(f"16 {name}: max relative difference with a numerical gradient", d, "< 1e-7", d < 1e-7)
+            for name, d in differences.items()]
+    # section 10: the loss sees only the last hidden state; how much gradient reaches the first input
+    n_x, n_a, m = 4, 16, 8
+    rng = np.random.default_rng(7)
+    x_long = rng.normal(size=(n_x, m, T_long))
+    da = np.zeros((n_a, m, T_long))
+    da[:, :, -1] = rng.normal(size=(n_a, m))
+    zeros = np.zeros((n_a, m))
+    p = initialize_rnn_parameters(n_x, n_a, 3, seed=3, scale=1.0)
+    dx_rnn = ns["rnn_backward"](da, ns["rnn_forward"](x_long, zeros, p)[2])["dx"]
+    p = initialize_lstm_parameters(n_x, n_a, 3, seed=3, scale=1.0, forget_bias=2.0)
+    dx_lstm = ns["lstm_backward"](da, ns["lstm_forward"](x_long, zeros, p)[3])["dx"]
+    for name, dx, floor, ok in [("basic RNN", dx_rnn, "< 1e-6", lambda r: r < 1e-6),
+                                ("LSTM, forget bias +2", dx_lstm, "> 0.1", lambda r: r > 0.1)]:
+        sizes = np.linalg.norm(dx, axis=(0, 1))
+        ratio = float(sizes[0] / sizes[-1])
+        rows.append((f"16 {name}: ||dx<1>|| / ||dx<{T_long}>||, loss on the last state", ratio, floor, ok(ratio)))
+    return rows
+
+
 def _print(rows) -> bool:
     ok = True
     for name, value, floor, passed in rows:

@@ -342,6 +342,45 @@ def lesson_16(n_x: int = 3, n_a: int = 5, m: int = 4, T_x: int = 6, T_long: int 
     return rows
 
 
+@lesson("17_dinosaur_names")
+def lesson_17(num_iterations: int = 22001, lstm_epochs: int = 17):
+    """Notebook 17: the NumPy character RNN on the dinosaur names, then the Keras LSTM on the same names.
+
+    The smoothed loss starts at 7 log 27 = 23.07, below the loss of an untrained name (about 42 on our
+    names), so it first rises: the floor compares the last smoothed loss with the untrained model's mean
+    loss per name, and with the smoothed loss at iteration 2000.
+    """
+    from .datasets.dinos import build_vocabulary, load_dinos
+    from .nn.char_rnn import initialize_parameters, names_loss
+
+    ns = _definitions("17_dinosaur_names")
+    names = load_dinos()
+    char_to_ix, ix_to_char = build_vocabulary(names)
+    untrained_total, _ = names_loss(initialize_parameters(50, len(char_to_ix), len(char_to_ix)), names, char_to_ix)
+    untrained = untrained_total / len(names)
+    start = time.perf_counter()
+    parameters, losses = _quiet(ns["model"], names, ix_to_char, char_to_ix, num_iterations)
+    seconds = time.perf_counter() - start
+    total, count = names_loss(parameters, names, char_to_ix)
+    rnn_per_char = total / count
+    at_2000 = losses[min(2000, len(losses) - 1)]
+    last = losses[-1]
+    _, lstm_losses = _quiet(ns["train_char_lstm"], names, char_to_ix, lstm_epochs)
+    lstm_per_char = lstm_losses[-1]
+    return [(f"17 RNN, {num_iterations} iterations on {len(names)} names: seconds", seconds, "", True),
+            ("17 first smoothed loss (iteration 0, starts at 7 log 27)", losses[0], "", True),
+            ("17 smoothed loss at iteration 2000", at_2000, "", True),
+            ("17 untrained model: mean loss per name", untrained, "", True),
+            ("17 last smoothed loss", last, f"< 0.8 x untrained ({0.8 * untrained:.2f}) and < iteration 2000",
+             last < 0.8 * untrained and last < at_2000),
+            ("17 RNN loss per character, all names (nats)", rnn_per_char, "< 0.7 x log 27 (2.31)",
+             rnn_per_char < 0.7 * np.log(27)),
+            (f"17 Keras LSTM(50) loss per character after {lstm_epochs} epochs (nats)", lstm_per_char, "< RNN's",
+             lstm_per_char < rnn_per_char)]
+
+
+# --------------------------------------------------------------------------- #
+
 def _print(rows) -> bool:
     ok = True
     for name, value, floor, passed in rows:

@@ -381,6 +381,28 @@ def lesson_17(num_iterations: int = 22001, lstm_epochs: int = 17):
 
 # --------------------------------------------------------------------------- #
 
+@lesson("18_jazz_lstm")
+def lesson_18(epochs: int = 150, m: int = 128):
+    """Notebook 18: djmodel trained as in full mode; the loss must fall at least tenfold from the first epoch."""
+    from .datasets.jazz import load_music_data
+
+    ns = _definitions("18_jazz_lstm")  # the solutions and the given fit_djmodel
+    X, Y, n_values, _, _ = load_music_data(Tx=30, m=m)
+    layers = ns["LSTM"](64, return_state=True, unroll=True), ns["Dense"](n_values, activation="softmax")
+    model = ns["djmodel"](30, layers[0], layers[1], ns["Reshape"]((1, n_values)))
+    start = time.perf_counter()
+    losses = ns["fit_djmodel"](model, X, Y, epochs=epochs)
+    seconds = time.perf_counter() - start
+    probabilities = np.stack(model([X, np.zeros((m, 64)), np.zeros((m, 64))]))
+    accuracy = float(np.mean(np.argmax(probabilities, axis=-1) == np.argmax(Y, axis=-1)) * 100)
+    ratio = losses[0] / losses[-1]
+    return [(f"18 djmodel, {epochs} epochs on {m} windows: loss after the first epoch", losses[0], "", True),
+            ("18 loss after the last epoch", losses[-1], "", True),
+            ("18 loss ratio first / last epoch", ratio, ">= 10", ratio >= 10),
+            ("18 next-value accuracy on the training windows %", accuracy, "", True),
+            ("18 training seconds (compilation included)", seconds, "", True)]
+
+
 def _print(rows) -> bool:
     ok = True
     for name, value, floor, passed in rows:

@@ -403,6 +403,45 @@ def lesson_18(epochs: int = 150, m: int = 128):
             ("18 training seconds (compilation included)", seconds, "", True)]
 
 
+@lesson("11_keras_happy_house")
+def lesson_11(happy_epochs: int = 10, signs_epochs: int = 100):
+    """Notebook 11: HappyModel and convolutional_model, trained as the notebook trains them (seed, tf.data, fit)."""
+    import keras
+
+    from .datasets.faces import load_happy_dataset
+    from .datasets.signs import load_signs
+    from .keras_fit import to_dataset
+
+    ns = _solutions("11_keras_happy_house")  # runs the setup cell: seeds, op determinism
+    X, Y, Xt, Yt, _ = load_happy_dataset()
+    keras.utils.set_random_seed(1)  # the notebook's order: seed, model, compile, then the datasets
+    happy = ns["HappyModel"]()
+    happy.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    train = to_dataset(X / 255.0, Y.T, batch_size=16, shuffle=True)
+    test = to_dataset(Xt / 255.0, Yt.T, batch_size=16)
+    start = time.perf_counter()
+    happy.fit(train, epochs=happy_epochs, validation_data=test, verbose=0)
+    happy_seconds = time.perf_counter() - start
+    happy_acc = 100 * happy.evaluate(test, verbose=0)[1]
+
+    X, Y, Xt, Yt, _ = load_signs()
+    keras.utils.set_random_seed(1)
+    conv = ns["convolutional_model"]((64, 64, 3))
+    conv.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    train = to_dataset(X / 255.0, np.eye(6)[Y[0]], batch_size=64, shuffle=True)
+    test = to_dataset(Xt / 255.0, np.eye(6)[Yt[0]], batch_size=64)
+    start = time.perf_counter()
+    history = conv.fit(train, epochs=signs_epochs, validation_data=test, verbose=0).history
+    signs_seconds = time.perf_counter() - start
+    signs_acc = 100 * history["val_accuracy"][-1]
+    return [(f"11 HappyModel, {happy_epochs} epochs: training seconds", happy_seconds, "", True),
+            (f"11 HappyModel, {happy_epochs} epochs: test accuracy %", happy_acc, ">= 90", happy_acc >= 90),
+            (f"11 convolutional_model, {signs_epochs} epochs: training seconds", signs_seconds, "", True),
+            (f"11 convolutional_model, {signs_epochs} epochs: train accuracy % (last epoch)",
+             100 * history["accuracy"][-1], "", True),
+            (f"11 convolutional_model, {signs_epochs} epochs: test accuracy %", signs_acc, ">= 60", signs_acc >= 60)]
+
+
 def _print(rows) -> bool:
     ok = True
     for name, value, floor, passed in rows:

@@ -96,12 +96,19 @@ def execute_in_place(path: Path, fast: bool = False, timeout: int = 3600, save: 
     return True
 
 
-def validate(path: Path) -> bool:
-    """Run nbgrader's validator (executes the notebook); True when every test cell passes."""
-    from nbgrader.validator import Validator
+def validate(path: Path, cell_timeout: int = 900) -> bool:
+    """Run nbgrader's validator (executes the notebook); True when every test cell passes.
 
+    ``cell_timeout`` replaces nbgrader's default of 30 s per cell, which a FAST-mode training
+    cell of a Keras notebook can exceed on a busy 2-core machine.
+    """
+    from nbgrader.validator import Validator
+    from traitlets.config import Config
+
+    config = Config()
+    config.Execute.timeout = cell_timeout
     with _env(COURSE_FAST=os.environ.get("COURSE_FAST")):
-        results = Validator().validate(str(path))
+        results = Validator(config=config).validate(str(path))
     failed = results.get("failed", []) + results.get("changed", []) + results.get("type_changed", [])
     print(f"{Path(path).name}: {'passed' if not failed else f'{len(failed)} failing cell(s)'}")
     for cell in failed:

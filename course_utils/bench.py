@@ -442,6 +442,33 @@ def lesson_11(happy_epochs: int = 10, signs_epochs: int = 100):
             (f"11 convolutional_model, {signs_epochs} epochs: test accuracy %", signs_acc, ">= 60", signs_acc >= 60)]
 
 
+@lesson("14_face_recognition")
+def lesson_14():
+    """Notebook 14: the shipped FaceNet on held-out people (verification at 0.7, ROC AUC) and the Happy House
+    door run with the notebook's own ``who_is_it``."""
+    from .datasets.identities import happy_house, load_face_population, save_happy_house
+    from .models.facenet import img_to_encoding, pretrained_facenet
+    from .pretrain.facenet import embed, evaluate
+
+    ns = _definitions("14_face_recognition")
+    model = pretrained_facenet()
+    x, y = load_face_population("heldout")
+    m = evaluate(embed(model, x), y)
+    paths = save_happy_house(house=happy_house())
+    database = {name: img_to_encoding(path, model) for name, path in paths["database"].items()}
+    right = 0
+    for path, who in paths["camera"]:
+        dist, identity = _quiet(ns["who_is_it"], path, database, model)
+        right += (identity if dist <= 0.7 else None) == who
+    share = right / len(paths["camera"]) * 100
+    return [(f"14 held-out verification accuracy at 0.7 ({m['pairs']} pairs, {len(set(y.tolist()))} people) %",
+             m["accuracy"] * 100, ">= 95", m["accuracy"] >= 0.95),
+            ("14 held-out ROC AUC", m["auc"], ">= 0.98", m["auc"] >= 0.98),
+            ("14 best threshold on held-out pairs", m["best_threshold"], "", True),
+            (f"14 Happy House door, who_is_it on {len(paths['camera'])} camera photos: correct %", share, ">= 80",
+             share >= 80)]
+
+
 def _print(rows) -> bool:
     ok = True
     for name, value, floor, passed in rows:

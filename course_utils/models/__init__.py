@@ -1,0 +1,10 @@
+"""Reference architectures and weight storage for the course's pretrained models.
+
+- :mod:`.facenet` — the FaceNet-style embedding network of notebook 14 (face recognition);
+- :mod:`.storage` — the compact ``.npz`` weight format (int8 kernels) and a loader that also
+  reads full Keras model files (``.h5``, ``.keras``) of the same architecture.
+
+Every shipped weight file is produced by ``python -m course_utils.pretrain NAME``.
+"""
+
+from .storage import WeightsMismatch, load_weights, save_compact  # noqa: F401

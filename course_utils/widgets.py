@@ -45,9 +45,12 @@ def slider_explorer(options: Sequence, render: Callable, description: str = "val
         return cache[key]
 
     def update(change=None):
+        # computed outside the Output widget: an unfinished exercise then fails in the cell with
+        # its one-line message (course_utils.errors), not as a traceback inside the explorer
+        result = result_for(slider.value)
         with out:
             out.clear_output(wait=True)
-            render(slider.value, result_for(slider.value))
+            render(slider.value, result)
             plt.show()
 
     slider.observe(update, names="value")

@@ -9,8 +9,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 PORT   ?= 8888
+# JupyterLab refuses to run as root without --allow-root (containers, CI); tests add loopback/token flags.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test install exercises lint unit notebooks outputs expected clean
+.PHONY: lab test install exercises lint unit notebooks outputs expected clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,12 +26,16 @@ exercises: $(STAMP)
 	$(PY) -m course_utils release
 
 lab: exercises
-	$(VENV)/bin/jupyter lab --notebook-dir=exercises --port=$(PORT)
+	$(VENV)/bin/jupyter lab --notebook-dir=exercises --port=$(PORT) $(LAB_FLAGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check course_utils tests
 
-test: exercises lint
+# Debian's Chromium for tests/browser/ (once, as root, from apt); elsewhere those tests skip and say why.
+browser:
+	@bash .ci/install-browser
+
+test: exercises lint browser
 	COURSE_FAST=1 $(PY) -m pytest -n $(JOBS) --dist loadfile tests notebooks \
 	  --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
 	  --nbval-sanitize-with tests/sanitize.cfg -q -ra

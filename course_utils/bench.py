@@ -346,9 +346,10 @@ def lesson_16(n_x: int = 3, n_a: int = 5, m: int = 4, T_x: int = 6, T_long: int 
 def lesson_17(num_iterations: int = 22001, lstm_epochs: int = 17):
     """Notebook 17: the NumPy character RNN on the dinosaur names, then the Keras LSTM on the same names.
 
-    The smoothed loss starts at 7 log 27 = 23.07, below the loss of an untrained name (about 42 on our
-    names), so it first rises: the floor compares the last smoothed loss with the untrained model's mean
-    loss per name, and with the smoothed loss at iteration 2000.
+    The smoothed loss starts at the loss of uniform guesses over an average name and its newline
+    (12.8 log 27 = 42.17 on our names, the untrained model's exact mean too): the floors ask the
+    last smoothed loss to be below 0.8 x the untrained model's mean loss per name, below the smoothed loss
+    at iteration 2000, and below 0.6 x the first smoothed loss (a clear fall).
     """
     from .datasets.dinos import build_vocabulary, load_dinos
     from .nn.char_rnn import initialize_parameters, names_loss
@@ -368,11 +369,12 @@ def lesson_17(num_iterations: int = 22001, lstm_epochs: int = 17):
     _, lstm_losses = _quiet(ns["train_char_lstm"], names, char_to_ix, lstm_epochs)
     lstm_per_char = lstm_losses[-1]
     return [(f"17 RNN, {num_iterations} iterations on {len(names)} names: seconds", seconds, "", True),
-            ("17 first smoothed loss (iteration 0, starts at 7 log 27)", losses[0], "", True),
+            ("17 first smoothed loss (iteration 0)", losses[0], "", True),
             ("17 smoothed loss at iteration 2000", at_2000, "", True),
             ("17 untrained model: mean loss per name", untrained, "", True),
             ("17 last smoothed loss", last, f"< 0.8 x untrained ({0.8 * untrained:.2f}) and < iteration 2000",
              last < 0.8 * untrained and last < at_2000),
+            ("17 last / first smoothed loss", last / losses[0], "< 0.6", last / losses[0] < 0.6),
             ("17 RNN loss per character, all names (nats)", rnn_per_char, "< 0.7 x log 27 (2.31)",
              rnn_per_char < 0.7 * np.log(27)),
             (f"17 Keras LSTM(50) loss per character after {lstm_epochs} epochs (nats)", lstm_per_char, "< RNN's",
@@ -467,6 +469,32 @@ def lesson_14():
             ("14 best threshold on held-out pairs", m["best_threshold"], "", True),
             (f"14 Happy House door, who_is_it on {len(paths['camera'])} camera photos: correct %", share, ">= 80",
              share >= 80)]
+
+
+@lesson("12_residual_networks")
+def lesson_12():
+    """Notebook 12: the notebook's ResNet50 has the original parameter count; the shipped pretrained ResNet-50
+    (int8 file restored to float32) on the 120 standard test photos, and the size of its file."""
+    from .datasets.signs import load_signs
+    from .keras_fit import to_dataset
+    from .models.resnet import PARAMETERS, WEIGHTS_NAME, pretrained_resnet50
+    from .models.storage import find_weights
+
+    ns = _solutions("12_residual_networks")
+    n_params = ns["ResNet50"](input_shape=(64, 64, 3), classes=6).count_params()
+    path = find_weights(WEIGHTS_NAME)
+    model = pretrained_resnet50()
+    _, _, X_test, Y_test, _ = load_signs()
+    start = time.perf_counter()
+    probs = model.predict(to_dataset(X_test / 255.0, batch_size=40), verbose=0)
+    seconds = time.perf_counter() - start
+    acc = 100 * float(np.mean(np.argmax(probs, axis=1) == Y_test[0]))
+    size = path.stat().st_size / 1e6
+    return [("12 ResNet50 of the notebook's solutions: parameters", n_params, "== 23600006", n_params == PARAMETERS),
+            (f"12 pretrained ResNet-50 ({path.name}, restored): test accuracy % (120 photos)", acc, ">= 95",
+             acc >= 95),
+            ("12 pretrained weight file: MB", size, "< 30", size < 30),
+            ("12 predicting the 120 test photos (graph built included): seconds", seconds, "", True)]
 
 
 def _print(rows) -> bool:

@@ -261,8 +261,8 @@ MODEL_TEMPLATE = '''
 def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27):
     n_x, n_y = vocab_size, vocab_size
     parameters = initialize_parameters(n_a, n_x, n_y)
-    loss = get_initial_loss(vocab_size, dino_names)
     examples = [x.strip() for x in data_x]
+    loss = get_initial_loss(vocab_size, np.mean([len(x) + 1 for x in examples]))
     np.random.default_rng(0).shuffle(examples)
     a_prev = np.zeros((n_a, 1))
     losses = []

@@ -1,5 +1,6 @@
 """Reference architectures and weight storage for the course's pretrained models.
 
+- :mod:`.resnet` — ResNet-50 of notebook 12 (residual networks);
 - :mod:`.facenet` — the FaceNet-style embedding network of notebook 14 (face recognition);
 - :mod:`.storage` — the compact ``.npz`` weight format (int8 kernels) and a loader that also
   reads full Keras model files (``.h5``, ``.keras``) of the same architecture.

@@ -43,10 +43,12 @@ def smooth(loss, cur_loss, beta: float = 0.999):
     return beta * loss + (1 - beta) * cur_loss
 
 
-def get_initial_loss(vocab_size: int, seq_length: int) -> float:
+def get_initial_loss(vocab_size: int, seq_length: float) -> float:
     """The loss of ``seq_length`` characters guessed uniformly among ``vocab_size``: ``seq_length * log(vocab_size)``.
 
-    The model starts its running average of the loss there (the original used ``seq_length = dino_names``).
+    Notebook 17's ``model`` starts its running average of the loss there, with ``seq_length`` the mean length
+    of a training name plus its newline, so that the curve starts where an untrained model stands (the
+    original used ``seq_length = dino_names``, 7, below that: its smoothed loss first rose).
     """
     return -np.log(1.0 / vocab_size) * seq_length
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 #: name -> module that trains it. Adding a model is one line here.
 REGISTRY = {
+    "resnet50": "course_utils.pretrain.resnet50",
     "facenet": "course_utils.pretrain.facenet",
 }
 

@@ -58,6 +58,7 @@ def slider_explorer(options: Sequence, render: Callable, description: str = "val
     box.cache = cache  # for tests: what has been computed
     box.slider = slider
     box.output = out
+    result_for(slider.value)  # the first result before the box appears: if it fails, no dead controls are left
     display(box)
     update()
     _let_widget_messages_pass()
@@ -132,6 +133,7 @@ def choice_explorer(controls, render: Callable, compute: Callable | None = None,
     panel.cache = cache
     panel.output = out
     panel.update = update
+    result_for({name: box.value for name, box in boxes.items()})  # fails before the panel appears, if it fails
     display(panel)
     update()
     _let_widget_messages_pass()

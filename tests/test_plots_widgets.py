@@ -64,3 +64,23 @@ def test_slider_explorer_computes_each_value_once():
     assert calls == [2, 3] and drawn[-1] == (2, 20) and len(drawn) == 3
     with pytest.raises(ValueError, match="at least one option"):
         widgets.slider_explorer([], lambda v, r: None)
+
+
+@pytest.mark.parametrize("make", [
+    lambda compute: widgets.slider_explorer([1, 2], lambda v, r: None, compute=compute),
+    lambda compute: widgets.choice_explorer({"n": [1, 2]}, lambda values, r: None, compute=compute),
+], ids=["slider", "choice"])
+def test_explorer_whose_first_compute_fails_displays_nothing(make, monkeypatch):
+    # An unfinished exercise fails in the explorer's cell: the learner sees the one-line error and no
+    # controls that would do nothing when moved.
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.extend(objs))
+
+    def compute(_):
+        raise NotImplementedError("`nn_model` is not implemented yet")
+
+    with pytest.raises(NotImplementedError, match="not implemented yet"):
+        make(compute)
+    assert shown == []
+    box = make(lambda v: v)  # a working one is displayed
+    assert shown == [box]

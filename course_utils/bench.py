@@ -497,6 +497,26 @@ def lesson_12():
             ("12 predicting the 120 test photos (graph built included): seconds", seconds, "", True)]
 
 
+@lesson("15_neural_style_transfer")
+def lesson_15(size: int = 128, steps: int = 100):
+    """Notebook 15: the notebook's own costs with the default feature network (compact VGG) on three content/style
+    pairs (``course_utils.style_compare``): style cost reduction, layout kept, colours moved toward the painting."""
+    from .style_compare import PAIRS, compare
+
+    rows = []
+    for r in compare(size, steps, networks=("compact_vgg",), pairs=PAIRS, log=lambda *_: None)[0]:
+        pair = f"{r['content']} + {r['style']}"
+        reduction = 100 * r["style_reduction"]
+        rows += [(f"15 {pair}: style cost reduction after {steps} steps at {size}px %", reduction, ">= 90",
+                  reduction >= 90),
+                 (f"15 {pair}: layout kept (blurred grey correlation with the photo)", r["layout_kept"], ">= 0.6",
+                  r["layout_kept"] >= 0.6),
+                 (f"15 {pair}: colour distance to the painting, result / photo", r["colour_distance"] /
+                  r["colour_distance_of_the_photo"], "< 0.9", r["colour_distance"] < 0.9 * r["colour_distance_of_the_photo"]),
+                 (f"15 {pair}: seconds per step at {size}px", r["seconds_per_step"], "", True)]
+    return rows
+
+
 def _print(rows) -> bool:
     ok = True
     for name, value, floor, passed in rows:

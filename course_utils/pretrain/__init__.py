@@ -25,6 +25,7 @@ from pathlib import Path
 REGISTRY = {
     "resnet50": "course_utils.pretrain.resnet50",
     "facenet": "course_utils.pretrain.facenet",
+    "vgg_compact": "course_utils.pretrain.vgg_compact",
     "yolo": "course_utils.pretrain.yolo",
 }
 

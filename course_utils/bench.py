@@ -497,6 +497,53 @@ def lesson_12():
             ("12 predicting the 120 test photos (graph built included): seconds", seconds, "", True)]
 
 
+@lesson("13_yolo_car_detection")
+def lesson_13(n_frames: int = 100):
+    """Notebook 13: the shipped detector on the 300 held-out scenes (per-class AP at IoU 0.5, as on the card),
+    the notebook's own ``yolo_eval`` pipeline (class-agnostic NMS) on the same scenes, the predict path on
+    720x1280 frames resized by ``frame_for_model``, the weight file's size and the training time on the card."""
+    from .datasets.scenes import DISPLAY_SHAPE, load_scenes
+    from .models.storage import find_weights
+    from .models.yolo import WEIGHTS_NAME, evaluate_detections, load_card, pretrained_yolo, yolo_head
+    from .pretrain.yolo import TEST_SEED, evaluate
+    from .yolo_viz import frame_for_model
+
+    ns = _solutions("13_yolo_car_detection")
+    model, anchors, classes = pretrained_yolo()
+    card = load_card()
+    size = tuple(int(v) for v in model.input.shape[1:3])
+    C = len(classes)
+    images, boxes = load_scenes(300, seed=TEST_SEED, size=size)
+    per_class = evaluate(model, images, boxes, anchors, C)
+
+    def pipeline(frames, shape):
+        out = []
+        for k in range(len(frames)):
+            _, x = frame_for_model(frames[k], size)
+            outputs = yolo_head(model(x, training=False), anchors, C)
+            s, bx, c = (np.asarray(t) for t in ns["yolo_eval"](outputs, shape, max_boxes=100, score_threshold=0.01,
+                                                                 iou_threshold=0.5))
+            out.append(np.column_stack([c, s, bx[:, 1], bx[:, 0], bx[:, 3], bx[:, 2]]).reshape(-1, 6))
+        return out
+
+    notebook = evaluate_detections(pipeline(images, size), boxes, C)
+    frames, frame_boxes = load_scenes(n_frames, seed=TEST_SEED, size=DISPLAY_SHAPE)
+    resized = evaluate_detections(pipeline(frames, DISPLAY_SHAPE), frame_boxes, C)
+    file_mb = find_weights(WEIGHTS_NAME).stat().st_size / 1e6
+    seconds = card["time"]["total_seconds"]
+    rows = [("13 held-out mAP@0.5, 300 scenes, per-class NMS (the card's measure)", per_class["map"], ">= 0.70",
+             per_class["map"] >= 0.70),
+            ("13 held-out AP@0.5 of cars", per_class["ap"]["car"], ">= 0.80", per_class["ap"]["car"] >= 0.80)]
+    rows += [(f"13 held-out AP@0.5 of {name}", ap, "", True) for name, ap in per_class["ap"].items() if name != "car"]
+    rows += [("13 held-out mAP@0.5 with the notebook's yolo_eval (class-agnostic NMS)", notebook["map"], "", True),
+             (f"13 mAP@0.5 on {n_frames} 720x1280 frames resized by frame_for_model (predict's path)",
+              resized["map"], "", True),
+             ("13 weight file: MB", file_mb, "<= 20", file_mb <= 20),
+             ("13 pretraining time on the card (data, training, evaluation): seconds", seconds, "< 1800",
+              seconds < 1800)]
+    return rows
+
+
 @lesson("15_neural_style_transfer")
 def lesson_15(size: int = 128, steps: int = 100):
     """Notebook 15: the notebook's own costs with the default feature network (compact VGG) on three content/style

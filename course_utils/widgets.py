@@ -65,18 +65,21 @@ def slider_explorer(options: Sequence, render: Callable, description: str = "val
     return box
 
 
-def _control_for(name: str, options: Sequence):
+def _control_for(name: str, options: Sequence, value=None):
     """A ``SelectionSlider`` over numbers, a ``Dropdown`` over anything else (labels or pairs)."""
     import ipywidgets as widgets
 
     values = [o[1] if isinstance(o, tuple) else o for o in options]
+    if value is not None and value not in values:
+        raise ValueError(f"the initial value {value!r} of {name!r} is not one of its options {values}")
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
     cls = widgets.SelectionSlider if numeric else widgets.Dropdown
-    return cls(options=list(options), value=values[0], description=name, continuous_update=False,
+    return cls(options=list(options), value=values[0] if value is None else value, description=name, continuous_update=False,
                style={"description_width": "initial"}, layout=widgets.Layout(width="360px"))
 
 
-def choice_explorer(controls, render: Callable, compute: Callable | None = None, precompute: bool = False):
+def choice_explorer(controls, render: Callable, compute: Callable | None = None, precompute: bool = False,
+                    initial: dict | None = None):
     """Several controls over fixed option lists, redrawn together on any change.
 
     Introduced in notebook 02 (hidden-layer size x dataset -> decision boundary).
@@ -86,6 +89,7 @@ def choice_explorer(controls, render: Callable, compute: Callable | None = None,
     ``values`` is ``{name: value}`` and ``result = compute(values)`` (cached per
     combination; ``None`` without ``compute``). ``precompute=True`` computes
     every combination before the first draw, so no later move waits.
+    ``initial`` maps a control's name to its first value (default: its first option).
     Returns the widget box (already displayed), with ``.controls``, ``.cache``,
     ``.output`` and ``.update()``.
     """
@@ -101,7 +105,11 @@ def choice_explorer(controls, render: Callable, compute: Callable | None = None,
     for name, options in controls.items():
         if not options:
             raise ValueError(f"control {name!r} has no options")
-    boxes = {name: _control_for(name, options) for name, options in controls.items()}
+    initial = dict(initial or {})
+    unknown = [name for name in initial if name not in controls]
+    if unknown:
+        raise ValueError(f"initial values for unknown control(s) {unknown}; the controls are {list(controls)}")
+    boxes = {name: _control_for(name, options, initial.get(name)) for name, options in controls.items()}
     out = widgets.Output()
     cache: dict = {}
 

@@ -403,7 +403,7 @@ def test_pretrain_a_few_steps_is_deterministic_and_writes_a_card(tmp_path):
     assert a.read_bytes() == b.read_bytes()
     assert first["steps"] == 3 and [r["step"] for r in first["history"]] == [2, 3]
     assert first["metrics"] == second["metrics"] and first["anchors"] == second["anchors"]
-    assert len(first["anchors"]) == 5 and first["grid"] == 4
+    assert len(first["anchors"]) == 5 and first["grid"] == [4, 4]
     assert set(first["metrics"]["restored"]["ap"]) == {"car", "bus", "truck", "pedestrian", "traffic light"}
     assert 0.0 <= first["metrics"]["float32"]["map"] <= 1.0
     assert log[0].startswith("pretrain yolo: 8 training scenes at 64x64") and log[-1].startswith("done in")
@@ -413,6 +413,39 @@ def test_pretrain_a_few_steps_is_deterministic_and_writes_a_card(tmp_path):
     assert tuple(model.output.shape) == (None, 4, 4, 5, 10)
 
 
+def test_pretrain_on_a_rectangular_input(tmp_path):
+    import argparse
+
+    from course_utils import config
+    from course_utils.pretrain import yolo as pretrain_yolo
+
+    parser = argparse.ArgumentParser()
+    pretrain_yolo.add_arguments(parser)
+    args = parser.parse_args(["--train-size", "8", "--test-size", "4", "--input-size", "48x80", "--width", "0.25",
+                              "--batch-size", "4", "--epochs", "1", "--steps", "2", "--log-every", "1"])
+    args.out = tmp_path / "r"
+    old = config.CACHE_DIR
+    config.CACHE_DIR = tmp_path / "cache"
+    try:
+        card = pretrain_yolo.run(args, log=lambda *a: None)
+    finally:
+        config.CACHE_DIR = old
+    assert card["grid"] == [3, 5] and "input_size=(48, 80)" in card["architecture"]
+    model, anchors, _ = yolo.pretrained_yolo(tmp_path / "r" / "yolo_scenes.npz")
+    assert tuple(model.input.shape) == (None, 48, 80, 3) and tuple(model.output.shape) == (None, 3, 5, 5, 10)
+
+
+def test_rectangular_targets_use_rows_and_columns():
+    # a 2-row, 4-column grid on a 20x40 image; one anchor of 1x1 cells
+    y_true, dropped = yolo.preprocess_true_boxes([[1, 25, 12, 35, 18]], [[1.0, 1.0]], (20, 40), (2, 4))
+    assert y_true.shape == (2, 4, 1, 6) and dropped == 0
+    assert y_true[1, 3, 0, 4] == 1                              # centre (30, 15): row 1, column 3
+    np.testing.assert_allclose(y_true[1, 3, 0], [0.75, 0.75, 0.25, 0.3, 1, 1])
+    assert yolo.input_shape(32) == (32, 32) and yolo.input_shape((32, 64)) == (32, 64)
+    with pytest.raises(ValueError, match="multiple of 16"):
+        yolo.input_shape((32, 65))
+
+
 def test_pretrain_refuses_bad_settings(tmp_path):
     import argparse
 
@@ -420,8 +453,13 @@ def test_pretrain_refuses_bad_settings(tmp_path):
 
     parser = argparse.ArgumentParser()
     pretrain_yolo.add_arguments(parser)
-    args = parser.parse_args(["--input-size", "100"])
-    args.out = tmp_path
+    for bad in ("100", "64x100", "wide", "0"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["--input-size", bad])
+    assert parser.parse_args(["--input-size", "64x112"]).input_size == (64, 112)
+    assert parser.parse_args(["--input-size", "64"]).input_size == (64, 64)
+    args = parser.parse_args([])
+    args.input_size, args.out = 100, tmp_path                   # set by a script, not the command line
     with pytest.raises(ValueError, match="multiple of 16"):
         pretrain_yolo.run(args)
     with pytest.raises(SystemExit):

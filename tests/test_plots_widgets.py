@@ -84,3 +84,18 @@ def test_explorer_whose_first_compute_fails_displays_nothing(make, monkeypatch):
     assert shown == []
     box = make(lambda v: v)  # a working one is displayed
     assert shown == [box]
+
+
+def test_choice_explorer_starts_at_the_initial_values():
+    drawn = []
+    panel = widgets.choice_explorer({"score": [0.1, 0.3, 0.5], "iou": [0.3, 0.5], "scene": ["a", "b"]},
+                                    lambda values, r: drawn.append((values, r)),
+                                    compute=lambda values: values["score"] + values["iou"],
+                                    initial={"score": 0.3, "iou": 0.5})
+    assert drawn == [({"score": 0.3, "iou": 0.5, "scene": "a"}, 0.8)]
+    panel.controls["score"].value = 0.5
+    assert drawn[-1] == ({"score": 0.5, "iou": 0.5, "scene": "a"}, 1.0)
+    with pytest.raises(ValueError, match="not one of its options"):
+        widgets.choice_explorer({"score": [0.1, 0.3]}, lambda v, r: None, initial={"score": 0.2})
+    with pytest.raises(ValueError, match="unknown control"):
+        widgets.choice_explorer({"score": [0.1, 0.3]}, lambda v, r: None, initial={"iou": 0.5})

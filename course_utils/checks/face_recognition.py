@@ -23,7 +23,7 @@ import io
 
 import numpy as np
 
-from .core import Case, Report
+from .core import Case
 from .suite import Suite
 
 suite = Suite("14_face_recognition")
@@ -259,23 +259,7 @@ def _hint_who(fn, text):
 
 
 def _with_hint(name, convert, hint, **tolerances):
-    check_fn = suite.check(name, **tolerances)
-
-    @functools.wraps(check_fn)
-    def checked(fn, verbose: bool = True) -> Report:
-        target = _quiet(fn, convert) if callable(fn) else fn
-        report = check_fn(target, verbose=False)
-        if report.status == "failed" and "raised an error" not in report.text:
-            try:
-                line = hint(fn, report.text)
-            except Exception:
-                line = None
-            if line:
-                report.lines.append(f"    Hint: {line}")
-        if verbose:
-            print(report.text, flush=True)
-        return report
-    return checked
+    return suite.check_with_hint(name, hint, wrap=lambda fn: _quiet(fn, convert), **tolerances)
 
 
 check_triplet_loss = _with_hint("triplet_loss", _scalar_loss, _hint_triplet, atol=1e-5, rtol=1e-5)

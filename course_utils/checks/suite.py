@@ -18,7 +18,7 @@ import importlib
 import pkgutil
 from typing import Callable
 
-from .core import Case, Report, run_check
+from .core import PASS, Case, Report, run_check
 from .expected import expected_for
 
 
@@ -58,6 +58,36 @@ class Suite:
                             f"Usage: check_{name}({label})")
         self.checks[name] = check_fn
         return check_fn
+
+
+    def check_with_hint(self, name: str, hint: Callable, wrap: Callable | None = None,
+                        **tolerances) -> Callable[..., Report]:
+        """``check_<name>`` that adds one "Hint:" line when a case fails (not when the learner's code raised).
+
+        ``wrap(fn)`` returns what is checked in place of the learner's ``fn`` (to convert its results,
+        silence its prints, ...). ``hint(fn, failure)`` gets the learner's function and the report's
+        failure line (the passed cases left out) and returns a hint, or None. Introduced in notebook 14.
+        """
+        import functools
+
+        check_fn = self.check(name, **tolerances)
+
+        @functools.wraps(check_fn)
+        def checked(fn, verbose: bool = True) -> Report:
+            target = wrap(fn) if (wrap is not None and callable(fn)) else fn
+            report = check_fn(target, verbose=False)
+            failure = "\n".join(line for line in report.lines if not line.startswith(PASS))
+            if report.status == "failed" and "raised an error" not in failure:
+                try:
+                    line = hint(fn, failure)
+                except Exception:
+                    line = None
+                if line:
+                    report.lines.append(f"    Hint: {line}")
+            if verbose:
+                print(report.text, flush=True)
+            return report
+        return checked
 
 
 def all_suites() -> dict[str, Suite]:

@@ -22,8 +22,8 @@ of the picture shown, e.g. a 720x1280 frame. The *dataset* boxes of
 
 **Models.** :func:`yolo_compact` is the detector trained here (Darknet-style
 3x3 / 1x1 convolutions with batch normalisation and leaky ReLU, a YOLOv2
-passthrough from stride 8, output stride 16: a 256x256 input gives a 16x16
-grid). :func:`yolo_v2_full` is the published YOLOv2 608x608 architecture
+passthrough from stride 8, output stride 16: the shipped 224x384 input gives a
+14x24 grid; a square input works too). :func:`yolo_v2_full` is the published YOLOv2 608x608 architecture
 (Darknet-19 backbone, passthrough, 19x19x425 output for COCO's 80 classes);
 :func:`load_darknet_weights` fills either from a Darknet ``.weights`` file.
 
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "kmeans_anchors", "anchor_iou", "yolo_compact", "yolo_v2_full", "yolo_head", "yolo_boxes_to_corners",
+    "kmeans_anchors", "anchor_iou", "input_shape", "yolo_compact", "yolo_v2_full", "yolo_head", "yolo_boxes_to_corners",
     "scale_boxes", "draw_boxes", "preprocess_true_boxes", "preprocess_batch", "yolo_loss", "LOSS_WEIGHTS",
     "load_darknet_weights", "darknet_conv_layers", "COCO_ANCHORS", "DarknetWeightsError", "detect",
     "box_iou", "average_precision", "evaluate_detections", "mean_ap", "pretrained_yolo", "load_card", "WEIGHTS_NAME",
@@ -129,9 +129,27 @@ def _head(x, num_anchors: int, num_classes: int, index: int, name: str, inputs):
     return keras.Model(inputs, out, name=name)
 
 
-def yolo_compact(num_classes: int = 5, num_anchors: int = 5, input_size: int = 256, width: float = 1.0,
+def input_shape(size) -> tuple:
+    """``size`` as a (height, width) pair of multiples of 16: ``256 -> (256, 256)``, ``(224, 384)`` unchanged."""
+    if isinstance(size, (int, np.integer)):
+        pair = (int(size), int(size))
+    else:
+        try:
+            pair = tuple(int(v) for v in size)
+        except (TypeError, ValueError):
+            raise ValueError(f"input_size must be a number of pixels or a (height, width) pair; got {size!r}") from None
+    if len(pair) != 2 or min(pair) <= 0 or pair[0] % 16 or pair[1] % 16:
+        raise ValueError(f"input_size must be a multiple of 16 (or a pair of them); got {size!r}")
+    return pair
+
+
+def yolo_compact(num_classes: int = 5, num_anchors: int = 5, input_size=256, width: float = 1.0,
                  seed: int = 0):
-    """The compact YOLOv2-style detector of notebook 13: (m, s, s, 3) in [0, 1] -> (m, s/16, s/16, A, 5 + C).
+    """The compact YOLOv2-style detector of notebook 13: (m, H, W, 3) in [0, 1] -> (m, H/16, W/16, A, 5 + C).
+
+    ``input_size`` is a square's side (256) or a (height, width) pair such as
+    (256, 448), which keeps a 720x1280 frame's proportions instead of
+    squashing it (thin pedestrians and traffic lights keep more pixels).
 
     Darknet-style blocks (3x3 convolutions widened, 1x1 ones squeezing), max
     pooling down to stride 16, and YOLOv2's passthrough: the stride-8
@@ -145,14 +163,13 @@ def yolo_compact(num_classes: int = 5, num_anchors: int = 5, input_size: int = 2
     import tensorflow as tf
     from keras import layers
 
-    if input_size % 16:
-        raise ValueError(f"input_size must be a multiple of 16; got {input_size}")
+    height, width_px = input_shape(input_size)
     keras.utils.set_random_seed(seed)
 
     def f(n):
         return max(8, int(round(n * width)))
 
-    inputs = keras.Input((input_size, input_size, 3), name="image")
+    inputs = keras.Input((height, width_px, 3), name="image")
     x = _conv(inputs, f(16), 3, 1)
     x = layers.MaxPooling2D(2, name="pool_1")(x)
     x = _conv(x, f(32), 3, 2)
@@ -293,7 +310,7 @@ def draw_boxes(image, boxes, classes, scores=None, class_names=None, line_width:
     :func:`scale_boxes` gives); ``classes`` (k,) class indices; ``scores``
     (k,) or None; ``class_names`` the names to write (default: the index).
     """
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
     image = np.asarray(image)
     if image.dtype != np.uint8:
@@ -303,6 +320,10 @@ def draw_boxes(image, boxes, classes, scores=None, class_names=None, line_width:
     boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
     classes = np.asarray(classes).reshape(-1).astype(int)
     lw = line_width or max(1, round(min(img.size) / 240))
+    try:                                                   # a readable label on a 720x1280 frame (Pillow >= 10.1)
+        font = ImageFont.load_default(size=max(11, round(min(img.size) / 40)))
+    except (TypeError, OSError, ImportError):
+        font = ImageFont.load_default()
     for k, (y1, x1, y2, x2) in enumerate(boxes):
         c = classes[k]
         colour = _PALETTE[c % len(_PALETTE)]
@@ -310,10 +331,10 @@ def draw_boxes(image, boxes, classes, scores=None, class_names=None, line_width:
         label = str(class_names[c]) if class_names is not None else str(c)
         if scores is not None:
             label += f" {float(np.ravel(scores)[k]):.2f}"
-        left, top, right, bottom = draw.textbbox((0, 0), label)
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
         ty = y1 - (bottom - top) - 3 if y1 - (bottom - top) - 3 >= 0 else y1 + 1
         draw.rectangle([x1, ty, x1 + right - left + 3, ty + bottom - top + 3], fill=colour)
-        draw.text((x1 + 2, ty + 1 - top), label, fill=(255, 255, 255))
+        draw.text((x1 + 2, ty + 1 - top), label, fill=(255, 255, 255), font=font)
     return np.asarray(img)
 
 
@@ -440,23 +461,25 @@ def preprocess_true_boxes(boxes, anchors, image_shape, grid):
     """Dataset boxes of one image -> the target tensor (S, S, A, 6) float32 and how many boxes were dropped.
 
     ``boxes`` (k, 5) ``(class, x1, y1, x2, y2)`` in pixels of an image of
-    ``image_shape`` (H, W); ``anchors`` (A, 2) in grid cells; ``grid`` S.
-    Each box goes to the cell holding its centre (row ``floor(y * S)``,
-    column ``floor(x * S)``) and to the anchor of best shape IoU; that entry
+    ``image_shape`` (H, W); ``anchors`` (A, 2) in grid cells; ``grid`` S (or
+    a (rows, columns) pair for a rectangular grid; the target is then
+    (rows, columns, A, 6)). Each box goes to the cell holding its centre
+    (row ``floor(y * rows)``, column ``floor(x * columns)``) and to the anchor of best shape IoU; that entry
     becomes ``(x, y, w, h, 1, class)`` with centre and size as fractions of
     the image. Every other entry is 0. When two boxes want the same cell and
     anchor, the first keeps it and the other is counted as dropped.
     """
     anchors = np.asarray(anchors, np.float64).reshape(-1, 2)
     H, W = float(image_shape[0]), float(image_shape[1])
-    y_true = np.zeros((grid, grid, len(anchors), 6), np.float32)
+    rows, cols = (grid, grid) if np.ndim(grid) == 0 else (int(grid[0]), int(grid[1]))
+    y_true = np.zeros((rows, cols, len(anchors), 6), np.float32)
     dropped = 0
     for c, x1, y1, x2, y2 in np.asarray(boxes, np.float64).reshape(-1, 5):
         x, y, w, h = (x1 + x2) / (2 * W), (y1 + y2) / (2 * H), (x2 - x1) / W, (y2 - y1) / H
         if w <= 0 or h <= 0:
             continue
-        row, col = min(int(y * grid), grid - 1), min(int(x * grid), grid - 1)
-        a = int(anchor_iou([[w * grid, h * grid]], anchors)[0].argmax())
+        row, col = min(int(y * rows), rows - 1), min(int(x * cols), cols - 1)
+        a = int(anchor_iou([[w * cols, h * rows]], anchors)[0].argmax())
         if y_true[row, col, a, 4] > 0:
             dropped += 1
             continue
@@ -677,7 +700,10 @@ def pretrained_yolo(path=None):
     meta = manifest.get("metadata", {})
     anchors = np.asarray(meta["anchors"], np.float32)
     classes = list(meta["classes"])
-    size = int(str(meta["input"]).rsplit("x", 1)[-1])
+    if "input_shape" in meta:
+        size = tuple(int(v) for v in meta["input_shape"])
+    else:                                                              # "RGB / 255, 256x256"
+        size = tuple(int(v) for v in str(meta["input"]).rsplit(" ", 1)[-1].split("x"))
     model = yolo_compact(num_classes=len(classes), num_anchors=len(anchors), input_size=size,
                          width=float(meta.get("width", 1.0)))
     load_weights(model, path)

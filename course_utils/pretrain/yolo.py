@@ -51,16 +51,32 @@ def fraction(text: str) -> float:
     return value
 
 
+def image_size(text: str) -> tuple:
+    """argparse type: ``256`` (a square) or ``256x448`` (height x width), multiples of 16."""
+    from ..models.yolo import input_shape
+
+    try:
+        parts = [int(v) for v in str(text).lower().split("x")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 256 or 256x448 (height x width), got {text!r}") from None
+    try:
+        return input_shape(parts[0] if len(parts) == 1 else parts)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def add_arguments(parser) -> None:
-    parser.add_argument("--train-size", type=positive_int, default=4000,
-                        help="training scenes drawn by load_scenes(n, seed=0) (default 4000)")
+    parser.add_argument("--train-size", type=positive_int, default=6000,
+                        help="training scenes drawn by load_scenes(n, seed=0) (default 6000)")
     parser.add_argument("--test-size", type=positive_int, default=300, help="held-out scenes (seed 1; default 300)")
-    parser.add_argument("--epochs", type=positive_int, default=6, help="passes over the training scenes (default 6)")
+    parser.add_argument("--epochs", type=positive_int, default=8, help="passes over the training scenes (default 8)")
     parser.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: all epochs)")
     parser.add_argument("--batch-size", type=positive_int, default=16)
     parser.add_argument("--learning-rate", type=positive_float, default=1e-3, help="Adam's peak learning rate")
     parser.add_argument("--warmup-steps", type=int, default=100)
-    parser.add_argument("--input-size", type=positive_int, default=256, help="model input, a multiple of 16")
+    parser.add_argument("--input-size", type=image_size, default=(224, 384),
+                        help="model input: HEIGHTxWIDTH, multiples of 16 (default 224x384, a 720x1280 frame's "
+                             "proportions), or one number for a square")
     parser.add_argument("--width", type=positive_float, default=0.75,
                         help="scales every layer's filters (default 0.75: 1.31 M parameters, 0.55 GMAC per image)")
     parser.add_argument("--anchors", type=positive_int, default=5, help="number of anchors (k-means)")
@@ -72,15 +88,16 @@ def add_arguments(parser) -> None:
 
 
 def _check(args) -> None:
-    for name in ("train_size", "test_size", "epochs", "batch_size", "learning_rate", "input_size", "width",
+    for name in ("train_size", "test_size", "epochs", "batch_size", "learning_rate", "width",
                  "anchors", "log_every"):
         value = getattr(args, name)
         if not (isinstance(value, (int, float)) and value > 0):
             raise ValueError(f"--{name.replace('_', '-')} must be positive, got {value!r}")
     if args.steps < 0 or args.warmup_steps < 0:
         raise ValueError("--steps and --warmup-steps must be 0 or more")
-    if args.input_size % 16:
-        raise ValueError(f"--input-size must be a multiple of 16, got {args.input_size}")
+    from ..models.yolo import input_shape
+
+    args.input_size = input_shape(args.input_size)          # ValueError unless multiples of 16
     if args.batch_size > args.train_size:
         raise ValueError(f"--batch-size ({args.batch_size}) is larger than --train-size ({args.train_size})")
 
@@ -131,9 +148,10 @@ def run(args, log=print) -> dict:
     keras.backend.clear_session()
     course_utils.setup(seed=args.seed, verbose=False)
     host = machine()
-    size, C = args.input_size, len(CLASSES)
-    grid = size // 16
-    log(f"pretrain yolo: {args.train_size} training scenes at {size}x{size}, {args.epochs} epoch(s), batch "
+    size, C = args.input_size, len(CLASSES)                            # size: (height, width)
+    H, W = size
+    grid = (H // 16, W // 16)
+    log(f"pretrain yolo: {args.train_size} training scenes at {H}x{W}, {args.epochs} epoch(s), batch "
         f"{args.batch_size}, seed {args.seed}; {host.get('cpu_count')} cores, load {host.get('load_average')}")
 
     images, boxes = load_scenes(args.train_size, seed=TRAIN_SEED, size=size)
@@ -141,10 +159,10 @@ def run(args, log=print) -> dict:
     log(f"data: {len(images)} training and {len(test_images)} held-out scenes in {time.time() - started:.1f} s")
 
     all_boxes = np.concatenate(boxes)
-    wh = np.stack([(all_boxes[:, 3] - all_boxes[:, 1]) / size * grid, (all_boxes[:, 4] - all_boxes[:, 2]) / size * grid],
+    wh = np.stack([(all_boxes[:, 3] - all_boxes[:, 1]) / W * grid[1], (all_boxes[:, 4] - all_boxes[:, 2]) / H * grid[0]],
                   axis=1)
     anchors, anchor_iou = kmeans_anchors(wh, k=args.anchors, seed=0)
-    log(f"anchors (grid cells of {grid}x{grid}): {np.round(anchors, 3).tolist()}, mean best IoU {anchor_iou:.3f}")
+    log(f"anchors (grid cells of {grid[0]}x{grid[1]}): {np.round(anchors, 3).tolist()}, mean best IoU {anchor_iou:.3f}")
 
     def build():
         return yolo_compact(num_classes=C, num_anchors=args.anchors, input_size=size, width=args.width,
@@ -186,8 +204,8 @@ def run(args, log=print) -> dict:
             flips = rng.random(len(idx)) < args.flip
             for k in np.flatnonzero(flips):
                 x[k] = x[k, :, ::-1]
-                batch_boxes[k] = flip_boxes(batch_boxes[k], size)
-            y_true, true_boxes = preprocess_batch(batch_boxes, anchors, (size, size), grid, MAX_BOXES)
+                batch_boxes[k] = flip_boxes(batch_boxes[k], W)
+            y_true, true_boxes = preprocess_batch(batch_boxes, anchors, size, grid, MAX_BOXES)
             dropped += int(sum(len(bb) for bb in batch_boxes) - y_true[..., 4].sum())
             loss, parts = train_step(tf.constant(x.astype(np.float32) / 255.0), tf.constant(y_true),
                                      tf.constant(true_boxes))
@@ -210,7 +228,7 @@ def run(args, log=print) -> dict:
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{STEM}.npz"
     meta = {"card": f"{STEM}.json", "classes": list(CLASSES), "anchors": np.round(anchors, 6).tolist(),
-            "input": f"RGB / 255, {size}x{size}", "grid": grid, "width": args.width}
+            "input": f"RGB / 255, {H}x{W}", "input_shape": [H, W], "grid": list(grid), "width": args.width}
     save_compact(model, path, kernels=args.kernels, metadata=meta)
     restored = build()
     load_weights(restored, path)
@@ -224,7 +242,7 @@ def run(args, log=print) -> dict:
         "stem": STEM,
         "model": model.name,
         "architecture": (f"course_utils.models.yolo.yolo_compact(num_classes={C}, num_anchors={args.anchors}, "
-                         f"input_size={size}, width={args.width:g})"),
+                         f"input_size={size if H != W else H}, width={args.width:g})"),
         "notebook": "13_yolo_car_detection",
         "parameters": int(model.count_params()),
         "file": path.name,
@@ -234,7 +252,7 @@ def run(args, log=print) -> dict:
         "classes": list(CLASSES),
         "anchors": meta["anchors"],
         "anchor_mean_iou": round(anchor_iou, 4),
-        "grid": grid,
+        "grid": list(grid),
         "data": {
             "loader": "course_utils.datasets.scenes.load_scenes",
             "generator_version": GENERATOR_VERSION,

@@ -79,3 +79,36 @@ def test_a_worker_that_outlives_the_notebook_cap_is_killed(tmp_path, monkeypatch
     left = [p for p in psutil.Process().children(recursive=True)
             if p.pid not in before and "ipykernel" in " ".join(p.cmdline())]
     assert not left  # the worker's kernel went with it
+
+
+def test_ctrl_c_caught_by_library_code_still_stops_the_batch(tmp_path, monkeypatch):
+    # A Ctrl-C that arrives while a submission is being prepared, inside library code that catches
+    # KeyboardInterrupt (simulated here), must still stop the batch before the next submission.
+    import os
+
+    import pytest
+
+    from course_utils.grading import batch
+
+    real_prepare = batch.prepare_submission
+
+    def prepare(data, assignment, learner, *args, **kwargs):
+        if learner == "b":
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.5)
+            except KeyboardInterrupt:                         # what a careless library does
+                pass
+        return real_prepare(data, assignment, learner, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "prepare_submission", prepare)
+    subs, course = tmp_path / "submissions", Course(tmp_path / "course")
+    for learner in "abc":
+        (subs / learner).mkdir(parents=True)
+        (subs / learner / f"{F.NB03}.ipynb").write_bytes(F.dump(F.source(F.NB03)))
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        batch.grade(subs, course, ["03"], echo=lambda *a: None, progress=False)
+    assert records.load(course, "a", F.NB03).score == 16
+    assert not course.record_path("b", F.NB03).exists() and not course.record_path("c", F.NB03).exists()
+    assert signal.getsignal(signal.SIGINT) is before          # the handler is put back

@@ -29,6 +29,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import re
+import signal
 import sys
 import time
 from collections import deque
@@ -296,9 +297,12 @@ class Batch:
         running: list[dict] = []
         hard_limit = self.limits.notebook_timeout + HARD_MARGIN_S
         done = 0
+        interrupted = _InterruptFlag()
         try:
             while todo or running:
+                interrupted.check()
                 while todo and len(running) < self.workers:
+                    interrupted.check()
                     job = todo.popleft()
                     run = self._start(job, assignments[job.assignment], ctx)
                     if run is None:
@@ -309,6 +313,7 @@ class Batch:
                 if not running:
                     continue
                 wait([r["proc"].sentinel for r in running], timeout=1.0)
+                interrupted.check()           # before collecting: a worker stopped by the same Ctrl-C is no grade
                 for run in list(running):
                     alive = run["proc"].is_alive()
                     overdue = alive and time.monotonic() - run["started"] > hard_limit
@@ -325,8 +330,41 @@ class Batch:
                 kill_tree(run["proc"].pid)
             raise
         finally:
+            interrupted.restore()
             bar(None, None, self.echo)
         return self.skipped + self.graded
+
+
+class _InterruptFlag:
+    """Ctrl-C (SIGINT) during a batch, noted by a handler and raised by the batch's own loop.
+
+    Python's default handler raises KeyboardInterrupt wherever the main thread happens to be, and
+    library code the batch calls (nbgrader, SQLAlchemy) may catch it there: a Ctrl-C that arrived
+    while a submission was being prepared was lost, and the batch went on to the end. The handler
+    only sets a flag; :meth:`check` raises KeyboardInterrupt between two steps of the batch (within a
+    second: the loop waits for its workers in steps of 1 s). Outside the main thread nothing is
+    installed and :meth:`check` does nothing.
+    """
+
+    def __init__(self):
+        self.set = False
+        self.previous = None
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._note)
+        except ValueError:                               # not the main thread
+            self.previous = None
+
+    def _note(self, signum, frame):
+        self.set = True
+
+    def check(self) -> None:
+        if self.set:
+            raise KeyboardInterrupt
+
+    def restore(self) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
 
 
 @contextmanager

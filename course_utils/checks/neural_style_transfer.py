@@ -205,7 +205,7 @@ def _scalar(got, case, exp):
                           "Add everything up with tf.reduce_sum.")
 
 
-def _ratio_hint(name, report, fn):
+def _ratio_hint(name, fn):
     """Name the classic mistakes of the normalisations from the ratio between the learner's and the right value."""
     from .core import _snapshot
     from .expected import expected_for
@@ -249,31 +249,16 @@ def _ratio_hint(name, report, fn):
 
 
 def _with_hints(name, verify=None, **tolerances):
-    check_fn = suite.check(name, verify=verify, **tolerances)
+    def hint(fn, failure):
+        if name == "gram_matrix" and "wrong shape" in failure:
+            return "G = A A^T: multiply A (n_C, n_H*n_W) by its transpose, tf.matmul(A, tf.transpose(A))."
+        if name == "gram_matrix":
+            return "G = A A^T (not A^T A, and not an element-wise product)."
+        if "wrong shape" in failure or "should be a number" in failure:
+            return "a cost is one number: add everything up with tf.reduce_sum."
+        return _ratio_hint(name, fn)
 
-    @functools.wraps(check_fn)
-    def checked(fn, verbose: bool = True):
-        target = numpy_outputs(fn) if callable(fn) else fn
-        report = check_fn(target, verbose=False)
-        if report.status == "failed" and "raised an error" not in report.text:
-            hint = None
-            if name == "gram_matrix" and "wrong shape" in report.text:
-                hint = "G = A A^T: multiply A (n_C, n_H*n_W) by its transpose, tf.matmul(A, tf.transpose(A))."
-            elif name == "gram_matrix":
-                hint = "G = A A^T (not A^T A, and not an element-wise product)."
-            elif "wrong shape" in report.text or "should be a number" in report.text:
-                hint = "a cost is one number: add everything up with tf.reduce_sum."
-            else:
-                try:
-                    hint = _ratio_hint(name, report, fn)
-                except Exception:
-                    hint = None
-            if hint:
-                report.lines.append(f"    Hint: {hint}")
-        if verbose:
-            print(report.text, flush=True)
-        return report
-    return checked
+    return suite.check_with_hint(name, hint, wrap=numpy_outputs, verify=verify, **tolerances)
 
 
 def check_train_step(fn, verbose: bool = True):

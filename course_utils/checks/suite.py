@@ -60,17 +60,17 @@ class Suite:
         return check_fn
 
 
-    def check_with_hint(self, name: str, hint: Callable, wrap: Callable | None = None,
+    def check_with_hint(self, name: str, hint: Callable, wrap: Callable | None = None, verify: Callable | None = None,
                         **tolerances) -> Callable[..., Report]:
         """``check_<name>`` that adds one "Hint:" line when a case fails (not when the learner's code raised).
 
         ``wrap(fn)`` returns what is checked in place of the learner's ``fn`` (to convert its results,
-        silence its prints, ...). ``hint(fn, failure)`` gets the learner's function and the report's
+        silence its prints, ...); ``verify`` is :meth:`check`'s. ``hint(fn, failure)`` gets the learner's function and the report's
         failure line (the passed cases left out) and returns a hint, or None. Introduced in notebook 14.
         """
         import functools
 
-        check_fn = self.check(name, **tolerances)
+        check_fn = self.check(name, verify=verify, **tolerances)
 
         @functools.wraps(check_fn)
         def checked(fn, verbose: bool = True) -> Report:
